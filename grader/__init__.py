@@ -1,0 +1,1 @@
+"""grader: grade JAX/Flax exercises in a sandbox against a trusted reference."""

@@ -1,0 +1,99 @@
+"""The ``grader`` command: a thin layer over the Python API.
+
+Exit codes: 0 accepted (or the command succeeded), 1 not accepted (or a check
+failed), 2 usage errors and internal errors.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from .errors import GraderError
+from .problem import find_problem, list_problems
+from .verdict import Verdict
+
+EXIT_OK, EXIT_REJECTED, EXIT_ERROR = 0, 1, 2
+
+
+class GraderGroup(click.Group):
+    """Turns GraderError into a one-line message and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except GraderError as exc:
+            click.echo(f"grader: error: {exc}", err=True)
+            ctx.exit(EXIT_ERROR)
+
+
+@click.group(cls=GraderGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="grader")
+def main() -> None:
+    """Grade JAX/Flax exercises in a sandbox against a trusted reference."""
+
+
+@main.command()
+@click.argument("problem")
+@click.argument("submission", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Report format: text for people, json for machines (exactly one document on stdout).")
+@click.option("--sandbox", default="auto", show_default=True,
+              type=click.Choice(["auto", "docker", "bwrap", "process"]),
+              help="Where the submission runs. auto: docker, else bwrap, else process (not isolated).")
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=None,
+              help="Report seed for Hypothesis (default 0). The same seed gives the same report.")
+@click.option("--max-examples", type=click.IntRange(min=1), default=None,
+              help="Hypothesis examples per property test (default: the problem's).")
+@click.option("--color/--no-color", default=None, help="Colour the text report (default: when a terminal).")
+def grade(problem: str, submission: str, fmt: str, sandbox: str, seed: int | None,
+          max_examples: int | None, color: bool | None) -> None:
+    """Grade SUBMISSION (a .py file) on PROBLEM (a slug under problems/, or a path)."""
+    from .grade import grade as run_grade
+    from .reports import render
+
+    started = time.monotonic()
+    report = run_grade(problem, submission, sandbox=sandbox, seed=seed, max_examples=max_examples)
+    use_color = sys.stdout.isatty() if color is None else color
+    click.echo(render(report, fmt, color=use_color and fmt == "text"), nl=False)
+    if fmt == "text":
+        click.echo(f"graded in {time.monotonic() - started:.1f} s", err=True)
+    if report.verdict is Verdict.INTERNAL_ERROR:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_OK if report.accepted else EXIT_REJECTED)
+
+
+@main.command(name="list")
+def list_command() -> None:
+    """List the problems."""
+    for problem in list_problems():
+        click.echo(f"{problem.slug:28} {problem.title}")
+
+
+@main.command()
+@click.argument("problem")
+def show(problem: str) -> None:
+    """Print PROBLEM's statement."""
+    click.echo(find_problem(problem).statement_path.read_text(encoding="utf-8"), nl=False)
+
+
+@main.command()
+@click.argument("problem")
+@click.argument("directory", required=False, type=click.Path(file_okay=False), default=".")
+def init(problem: str, directory: str) -> None:
+    """Copy PROBLEM's starter into DIRECTORY (default: here) as <slug>.py."""
+    loaded = find_problem(problem)
+    target = Path(directory) / f"{loaded.slug}.py"
+    if target.exists():
+        raise GraderError(f"{target} already exists; not overwriting it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(loaded.starter_path, target)
+    click.echo(f"wrote {target}; grade it with: grader grade {loaded.slug} {target}")
+
+
+if __name__ == "__main__":
+    main()

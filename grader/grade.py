@@ -1,0 +1,135 @@
+"""Grading one submission against one problem: the grader's main Python API."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .comparators import comparator_for
+from .errors import GraderError
+from .executor import Executor
+from .plugin import GraderPlugin
+from .problem import Problem, find_problem
+from .reference import load_reference
+from .sandbox import Selection, select_sandbox
+from .sandbox.base import Sandbox, WorkerSpec
+from .submission import Submission
+from .verdict import CaseResult, Report, Verdict
+
+DEFAULT_SEED = 0
+
+
+def grade(
+    problem: Problem | str | os.PathLike[str],
+    submission: Submission | str | os.PathLike[str],
+    *,
+    sandbox: str | Sandbox = "auto",
+    seed: int | None = None,
+    max_examples: int | None = None,
+    data_dir: Path | None = None,
+) -> Report:
+    """Grade ``submission`` on ``problem`` and return the report.
+
+    Learner failures of every kind come back as verdicts in the report. A fault
+    of the grader's own during the grade comes back as an ``internal_error``
+    report; only bad arguments (an unknown problem or sandbox, a missing file)
+    raise, as :class:`~grader.errors.GraderError`.
+    """
+    if not isinstance(problem, Problem):
+        problem = find_problem(problem)
+    if not isinstance(submission, Submission):
+        submission = Submission.from_path(submission)
+    seed = DEFAULT_SEED if seed is None else seed
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**32:
+        raise GraderError(f"seed must be a whole number from 0 to 2**32 - 1, not {seed!r}")
+    if max_examples is not None and (not isinstance(max_examples, int) or max_examples < 1):
+        raise GraderError(f"max_examples must be a positive whole number, not {max_examples!r}")
+    selection = select_sandbox(sandbox) if isinstance(sandbox, str) else Selection(sandbox)
+    report = Report(problem=problem.slug, seed=seed, sandbox=selection.sandbox.name, tests=[],
+                    submission=submission.filename, warnings=list(selection.warnings))
+    spec = WorkerSpec(limits=problem.limits, env=dict(problem.env), data_dir=data_dir)
+    executor = Executor(problem, submission, selection.sandbox, spec)
+    try:
+        # Start the worker first: its imports (JAX, the submission) overlap with ours below.
+        executor.start()
+        reference = load_reference(problem)
+        plugin = GraderPlugin(problem, executor, reference, comparator_for(problem))
+        code, log = run_hidden_tests(problem, plugin, seed, max_examples or problem.max_examples)
+        report.tests = [plugin.results[name] for name in plugin.order]
+        if plugin.collect_errors or code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+            detail = "\n".join(plugin.collect_errors) or log[-2000:]
+            report.tests.append(CaseResult("hidden tests", Verdict.INTERNAL_ERROR, message=(
+                f"the hidden tests could not run (pytest exit {int(code)}); this is the grader's fault"),
+                details={"log": detail}))
+        report.output = executor.stderr_text()
+        report.versions = dict(executor.versions)
+        if executor.load_output:
+            report.output = executor.load_output + report.output
+    except GraderError as exc:
+        report.tests.append(CaseResult("grader", Verdict.INTERNAL_ERROR, message=str(exc)))
+    except Exception as exc:  # a bug of ours: report it, never blame the learner, never crash
+        report.tests.append(CaseResult("grader", Verdict.INTERNAL_ERROR, message=f"{type(exc).__name__}: {exc}",
+                                       details={"traceback": traceback.format_exc()[-4000:]}))
+    finally:
+        executor.close()
+    report.message = summary(report)
+    return report
+
+
+def run_hidden_tests(problem: Problem, plugin: GraderPlugin, seed: int, max_examples: int) -> tuple[Any, str]:
+    """Run the problem's pytest files in this process with the grader's fixtures."""
+    from hypothesis import HealthCheck, Phase, settings
+
+    profile = f"grader-{max_examples}"
+    settings.register_profile(
+        profile, max_examples=max_examples, deadline=None, database=None, derandomize=False,
+        print_blob=False, report_multiple_bugs=False, suppress_health_check=list(HealthCheck),
+        # No 'explain' phase: its output depends on timing-free but costly re-runs we do not need.
+        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
+    )
+    with tempfile.TemporaryDirectory(prefix="grader-pytest-") as tmp:
+        ini = Path(tmp) / "pytest.ini"
+        ini.write_text("[pytest]\n")
+        args = [
+            str(problem.tests_dir), "-c", str(ini), "--rootdir", str(problem.tests_dir),
+            "-p", "no:cacheprovider", "-p", "no:randomly", "--import-mode=importlib", "-q",
+            "--capture=sys", f"--hypothesis-seed={seed}", f"--hypothesis-profile={profile}",
+            "-o", "python_files=test_*.py", "-W", "ignore::DeprecationWarning",
+        ]
+        log = io.StringIO()
+        with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log), importable(problem.tests_dir):
+            code = pytest.main(args, plugins=[plugin])
+    return code, log.getvalue()
+
+
+@contextlib.contextmanager
+def importable(folder: Path) -> Any:
+    """Let hidden tests import their helper modules, then forget them (another problem may reuse a name)."""
+    folder = folder.resolve()
+    sys.path.insert(0, str(folder))
+    try:
+        yield
+    finally:
+        sys.path.remove(str(folder))
+        for name, module in list(sys.modules.items()):
+            file = getattr(module, "__file__", None)
+            if file and Path(file).resolve().is_relative_to(folder):
+                del sys.modules[name]
+
+
+def summary(report: Report) -> str:
+    """A one-line account of the grade."""
+    passed = sum(t.verdict is Verdict.ACCEPTED for t in report.tests)
+    if report.accepted:
+        return f"all {passed} hidden tests passed"
+    worst = next((t for t in report.tests if t.verdict is report.verdict), None)
+    head = f"{passed} of {len(report.tests)} hidden tests passed"
+    return f"{head}; {worst.name}: {worst.message.splitlines()[0]}" if worst else head

@@ -1,0 +1,154 @@
+"""The pytest plugin through which hidden tests reach the submission and the reference.
+
+Hidden tests are ordinary pytest + Hypothesis files. They ask for fixtures:
+
+``submission``
+    Calls the learner's function *in the sandbox*: ``submission(*args)`` returns
+    plain NumPy data; ``submission.start(*args)`` sends the call and returns a
+    handle whose ``.result()`` waits, so the reference can run meanwhile.
+``reference``
+    Calls the trusted solution in this process and returns NumPy data.
+``compare``
+    ``compare(got, expected)`` with the problem's comparator and tolerances;
+    raises an AssertionError (a wrong answer) that says how they differ.
+``problem``
+    The loaded :class:`~grader.problem.Problem`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+import pytest
+
+from .comparators import Comparator
+from .executor import Executor, Pending
+from .feedback import classify, describe_args, short_args
+from .problem import Problem
+from .verdict import CaseResult, Verdict
+
+OUTPUT_PER_TEST = 8 * 1024
+
+
+class SubmissionCall:
+    """The ``submission`` fixture: the learner's entry point, behind the sandbox."""
+
+    def __init__(self, plugin: "GraderPlugin") -> None:
+        self._plugin = plugin
+
+    def start(self, *args: Any) -> "PendingValue":
+        return PendingValue(self._plugin, self._plugin.executor.submit(*args))
+
+    def __call__(self, *args: Any) -> Any:
+        return self.start(*args).result()
+
+
+class PendingValue:
+    def __init__(self, plugin: "GraderPlugin", pending: Pending) -> None:
+        self._plugin, self._pending = plugin, pending
+
+    def result(self) -> Any:
+        outcome = self._pending.result()
+        self._plugin.record_output(outcome.output)
+        return outcome.value
+
+
+class GraderPlugin:
+    """Provides the fixtures and records one CaseResult per hidden test item."""
+
+    def __init__(self, problem: Problem, executor: Executor, reference: Callable[..., Any],
+                 comparator: Comparator) -> None:
+        self.problem, self.executor, self.comparator = problem, executor, comparator
+        self._reference = reference
+        self.results: dict[str, CaseResult] = {}
+        self.order: list[str] = []
+        self.collect_errors: list[str] = []
+        self._outputs: list[str] = []
+        self._last_output = ""
+
+    # -- fixtures ----------------------------------------------------------
+    @pytest.fixture(scope="session")
+    def submission(self) -> SubmissionCall:
+        self.executor.ensure_loaded()
+        return SubmissionCall(self)
+
+    @pytest.fixture(scope="session")
+    def reference(self) -> Callable[..., Any]:
+        def call(*args: Any) -> Any:
+            return to_numpy(self._reference(*args))
+
+        return call
+
+    @pytest.fixture(scope="session")
+    def compare(self) -> Callable[[Any, Any], None]:
+        return self.comparator.compare
+
+    @pytest.fixture(scope="session", name="problem")
+    def problem_fixture(self) -> Problem:
+        return self.problem
+
+    # -- recording ---------------------------------------------------------
+    def record_output(self, text: str) -> None:
+        self._last_output = text
+        if text and sum(map(len, self._outputs)) < OUTPUT_PER_TEST:
+            self._outputs.append(text)
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.collect_errors.append(f"{report.nodeid}: {str(report.longrepr)[-2000:]}")
+
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        self._outputs, self._last_output = [], ""
+        self.executor.last_args = None
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+        report = yield
+        name = case_name(item)
+        if name not in self.results:
+            self.order.append(name)
+            self.results[name] = CaseResult(name, Verdict.ACCEPTED, message="passed")
+        case = self.results[name]
+        if call.excinfo is not None and case.verdict is Verdict.ACCEPTED:
+            if call.excinfo.errisinstance(pytest.skip.Exception):
+                case.verdict, case.message = Verdict.INTERNAL_ERROR, "a hidden test was skipped"
+                return report
+            verdict, message, failure = classify(call.excinfo.value, self.executor.last_args)
+            args = failure.args if failure is not None and failure.args is not None else self.executor.last_args
+            if verdict is Verdict.INTERNAL_ERROR:
+                args = None
+            case.verdict, case.counterexample = verdict, describe_args(self.problem.arguments, args)
+            where = short_args(case.counterexample)
+            case.message = f"{message}\n  input: {where}" if where else message
+            case.output = failure.output if failure is not None and failure.output else self._last_output
+            details = getattr(unwrap_mismatch(call.excinfo.value), "details", None)
+            if details:
+                case.details["difference"] = details
+            if failure is not None and failure.traceback:
+                case.details["traceback"] = failure.traceback
+        elif call.when == "call" and case.verdict is Verdict.ACCEPTED:
+            case.output = "".join(self._outputs)[:OUTPUT_PER_TEST]
+        return report
+
+
+def unwrap_mismatch(exc: BaseException) -> BaseException:
+    from .feedback import unwrap
+
+    return unwrap(exc)
+
+
+def case_name(item: pytest.Item) -> str:
+    """``test_file.py::test_name[param]``: stable, and without the problem's absolute path."""
+    return item.nodeid.split("/")[-1]
+
+
+def to_numpy(value: Any) -> Any:
+    """The reference's result as NumPy data (it may return JAX arrays or containers of them)."""
+    if isinstance(value, dict):
+        return {k: to_numpy(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(to_numpy(v) for v in value)
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return np.asarray(value)

@@ -1,0 +1,144 @@
+"""A local worker process reached over pipes: shared by the process and bwrap backends."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import select
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from .base import CapturedStream, ExitStatus
+
+_PR_SET_CHILD_SUBREAPER = 36
+
+
+def become_subreaper() -> None:
+    """Make orphaned descendants re-parent to this process, so none can slip away unkilled."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+class PipeTransport:
+    """The worker's stdin (to it) and stdout (from it) as a transport."""
+
+    def __init__(self, to_worker: int, from_worker: int) -> None:
+        self._tx, self._rx = to_worker, from_worker
+
+    def write(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            try:
+                sent = os.write(self._tx, view)
+            except BrokenPipeError:
+                raise EOFError("worker closed its input") from None
+            view = view[sent:]
+
+    def read(self, n: int, timeout: float) -> bytes:
+        ready, _, _ = select.select([self._rx], [], [], max(0.0, timeout))
+        if not ready:
+            raise TimeoutError
+        return os.read(self._rx, n)
+
+    def close(self) -> None:
+        for fd in (self._tx, self._rx):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def descendants(root: int) -> list[int]:
+    """Every process below ``root`` in the process tree, read from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # The command name may contain spaces and parentheses; fields follow the last ')'.
+        fields = stat[stat.rfind(b")") + 2:].split()
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+class LocalWorker:
+    """A worker started with subprocess in its own session; killed as a whole tree."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], cwd: str, cleanup: list[Path]) -> None:
+        become_subreaper()
+        self._cleanup = cleanup
+        self._status: ExitStatus | None = None
+        self.process = subprocess.Popen(
+            argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=env, cwd=cwd, start_new_session=True, close_fds=True,
+        )
+        assert self.process.stdin and self.process.stdout and self.process.stderr
+        self.transport = PipeTransport(os.dup(self.process.stdin.fileno()), os.dup(self.process.stdout.fileno()))
+        for stream in (self.process.stdin, self.process.stdout):
+            stream.close()
+        self._stderr = CapturedStream()
+        self._drain = self._stderr.drain_fd(os.dup(self.process.stderr.fileno()))
+        self.process.stderr.close()
+
+    def output(self) -> CapturedStream:
+        return self._stderr
+
+    def poll(self) -> ExitStatus | None:
+        code = self.process.poll()
+        return None if code is None else _status(code)
+
+    def kill(self) -> ExitStatus:
+        if self._status is not None:
+            return self._status
+        tree = descendants(self.process.pid)
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        for pid in tree:  # those that called setsid() left the group, not the tree
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        self._status = _status(self.process.wait())
+        reap_orphans(tree)
+        self.transport.close()
+        self._drain.join(timeout=2)
+        for path in self._cleanup:
+            shutil.rmtree(path, ignore_errors=True)
+        return self._status
+
+
+def reap_orphans(pids: list[int]) -> None:
+    """Collect the exit status of killed descendants that re-parented to us (we are their subreaper)."""
+    deadline = time.monotonic() + 2
+    pending = set(pids)
+    while pending and time.monotonic() < deadline:
+        for pid in list(pending):
+            try:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:  # not our child: someone else reaps it, or it is gone
+                pending.discard(pid)
+                continue
+            if done:
+                pending.discard(pid)
+        if pending:
+            time.sleep(0.01)
+
+
+def _status(code: int) -> ExitStatus:
+    return ExitStatus(signal=-code) if code < 0 else ExitStatus(code=code)

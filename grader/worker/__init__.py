@@ -1,0 +1,1 @@
+"""The sandbox-side worker package. Stdlib + NumPy only; copied into every sandbox."""
