@@ -95,5 +95,30 @@ def init(problem: str, directory: str) -> None:
     click.echo(f"wrote {target}; grade it with: grader grade {loaded.slug} {target}")
 
 
+@main.group()
+def image() -> None:
+    """Build or check the Docker sandbox image."""
+
+
+@image.command(name="build")
+@click.option("--base", default=None, help="Base image (default: the locally built Debian bookworm base).")
+def image_build(base: str | None) -> None:
+    """Build the sandbox image for this checkout (no network needed inside the build)."""
+    from .image import build_image
+
+    tag = build_image(base=base, log=lambda line: click.echo(line, err=True))
+    click.echo(tag)
+
+
+@image.command(name="check")
+def image_check() -> None:
+    """Say whether the sandbox image is current for this checkout (exit 0 if it is, 1 if not)."""
+    from .image import image_status
+
+    status = image_status()
+    click.echo(status.describe())
+    sys.exit(EXIT_OK if status.current else EXIT_REJECTED)
+
+
 if __name__ == "__main__":
     main()
