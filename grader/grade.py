@@ -18,13 +18,28 @@ from .errors import GraderError
 from .executor import Executor
 from .plugin import GraderPlugin
 from .problem import Problem, find_problem
-from .reference import load_reference
+from .reference import load_reference, load_trusted_function
 from .sandbox import Selection, select_sandbox
 from .sandbox.base import Sandbox, WorkerSpec
 from .submission import Submission
 from .verdict import CaseResult, Report, Verdict
 
 DEFAULT_SEED = 0
+SIMULATED_DEVICES = 8
+
+
+def simulate_cpu_devices(count: int = SIMULATED_DEVICES) -> None:
+    """Give the trusted side's JAX ``count`` CPU devices, as sharded problems' references need.
+
+    Only possible before JAX is imported; afterwards it is left as it is (a
+    sharded problem's reference then reports too few devices as an internal error).
+    """
+    flags = os.environ.get("XLA_FLAGS", "")
+    if "jax" not in sys.modules and "xla_force_host_platform_device_count" not in flags:
+        os.environ["XLA_FLAGS"] = f"{flags} --xla_force_host_platform_device_count={count}".strip()
+
+
+simulate_cpu_devices()
 
 
 def grade(
@@ -55,13 +70,28 @@ def grade(
     selection = select_sandbox(sandbox) if isinstance(sandbox, str) else Selection(sandbox)
     report = Report(problem=problem.slug, seed=seed, sandbox=selection.sandbox.name, tests=[],
                     submission=submission.filename, warnings=list(selection.warnings))
+    with contextlib.ExitStack() as stack:
+        if data_dir is None and problem.prepare_path is not None:
+            data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="grader-data-")))
+        _grade_into(report, problem, submission, selection, seed, max_examples, data_dir)
+    report.message = summary(report)
+    return report
+
+
+def _grade_into(report: Report, problem: Problem, submission: Submission, selection: Selection, seed: int,
+                max_examples: int | None, data_dir: Path | None) -> None:
     spec = WorkerSpec(limits=problem.limits, env=dict(problem.env), data_dir=data_dir)
     executor = Executor(problem, submission, selection.sandbox, spec)
     try:
+        if problem.prepare_path is not None and data_dir is not None:
+            prepare = load_trusted_function(problem.prepare_path, "prepare", f"grader_prepare_{problem.slug}")
+            prepare(data_dir, seed)
+            _make_world_readable(data_dir)
         # Start the worker first: its imports (JAX, the submission) overlap with ours below.
         executor.start()
         reference = load_reference(problem)
-        plugin = GraderPlugin(problem, executor, reference, comparator_for(problem))
+        plugin = GraderPlugin(problem, executor, reference, comparator_for(problem), data_dir=data_dir,
+                              sandbox_data_path=sandbox_data_path(selection.sandbox, data_dir))
         code, log = run_hidden_tests(problem, plugin, seed, max_examples or problem.max_examples)
         report.tests = [plugin.results[name] for name in plugin.order]
         if plugin.collect_errors or code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
@@ -80,8 +110,19 @@ def grade(
                                        details={"traceback": traceback.format_exc()[-4000:]}))
     finally:
         executor.close()
-    report.message = summary(report)
-    return report
+
+
+def sandbox_data_path(sandbox: Sandbox, data_dir: Path | None) -> str | None:
+    """Where the worker sees the prepared data folder: a fixed mount point, or the host path."""
+    if data_dir is None:
+        return None
+    return getattr(sandbox, "data_mount", None) or str(data_dir)
+
+
+def _make_world_readable(folder: Path) -> None:
+    # The sandbox user is unprivileged; it must read (never write) what prepare() wrote.
+    for path in [folder, *folder.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
 
 
 def run_hidden_tests(problem: Problem, plugin: GraderPlugin, seed: int, max_examples: int) -> tuple[Any, str]:

@@ -13,10 +13,14 @@ Hidden tests are ordinary pytest + Hypothesis files. They ask for fixtures:
     raises an AssertionError (a wrong answer) that says how they differ.
 ``problem``
     The loaded :class:`~grader.problem.Problem`.
+``data_dir`` / ``sandbox_data_path``
+    For problems with a ``prepare`` hook: the prepared folder as the trusted
+    side sees it, and as the submission sees it (read-only).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
@@ -58,8 +62,10 @@ class GraderPlugin:
     """Provides the fixtures and records one CaseResult per hidden test item."""
 
     def __init__(self, problem: Problem, executor: Executor, reference: Callable[..., Any],
-                 comparator: Comparator) -> None:
+                 comparator: Comparator, data_dir: Path | None = None,
+                 sandbox_data_path: str | None = None) -> None:
         self.problem, self.executor, self.comparator = problem, executor, comparator
+        self._data_dir, self._sandbox_data_path = data_dir, sandbox_data_path
         self._reference = reference
         self.results: dict[str, CaseResult] = {}
         self.order: list[str] = []
@@ -83,6 +89,20 @@ class GraderPlugin:
     @pytest.fixture(scope="session")
     def compare(self) -> Callable[[Any, Any], None]:
         return self.comparator.compare
+
+    @pytest.fixture(scope="session")
+    def data_dir(self) -> Path:
+        """The folder ``prepare()`` filled, as the trusted side sees it."""
+        if self._data_dir is None:
+            pytest.fail("this problem has no `prepare` hook, so there is no data folder")
+        return self._data_dir
+
+    @pytest.fixture(scope="session")
+    def sandbox_data_path(self) -> str:
+        """The same folder as the submission sees it (read-only); pass this to the learner's function."""
+        if self._sandbox_data_path is None:
+            pytest.fail("this problem has no `prepare` hook, so there is no data folder")
+        return self._sandbox_data_path
 
     @pytest.fixture(scope="session", name="problem")
     def problem_fixture(self) -> Problem:

@@ -56,6 +56,9 @@ class Problem:
     env: dict[str, str] = field(default_factory=dict)
     tests_dir: Path = Path()
     reference_path: Path = Path()
+    #: A trusted file defining ``prepare(directory: Path, seed: int)``: run before the worker
+    #: starts, it fills a folder (e.g. a checkpoint) that the sandbox then sees read-only.
+    prepare_path: Path | None = None
 
     @property
     def statement_path(self) -> Path:
@@ -83,6 +86,7 @@ _TOP_KEYS: dict[str, tuple[tuple[type, ...], bool]] = {
     "preload": ((list,), False),
     "tests": ((str,), False),
     "reference": ((str,), False),
+    "prepare": ((str,), False),
     "limits": ((dict,), False),
     "compare": ((dict,), False),
     "hypothesis": ((dict,), False),
@@ -170,6 +174,7 @@ def load_problem(root: Path) -> Problem:
         tests_dir=root / data.get("tests", "tests"),
         reference_path=(root / data["reference"]) if "reference" in data
         else root.parent.parent / "reference" / f"{slug}.py",
+        prepare_path=(root / data["prepare"]) if "prepare" in data else None,
     )
     _check_files(problem, toml_path)
     return problem
@@ -215,6 +220,11 @@ def _check_files(problem: Problem, toml_path: Path) -> None:
             raise ProblemError(path, "missing")
     if not problem.tests_dir.is_dir() or not any(problem.tests_dir.glob("test_*.py")):
         raise ProblemError(problem.tests_dir, "no hidden tests (test_*.py) found", "tests")
+    if problem.prepare_path is not None:
+        if not problem.prepare_path.is_file():
+            raise ProblemError(toml_path, f"{problem.prepare_path} does not exist", "prepare")
+        if "prepare" not in defined_functions(problem.prepare_path):
+            raise ProblemError(problem.prepare_path, "does not define `prepare(directory, seed)`", "prepare")
     if not problem.reference_path.is_file():
         raise ProblemError(problem.reference_path, "reference solution missing", "reference")
     for path in (problem.reference_path, problem.starter_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from pathlib import Path
 from typing import Any, Callable
 
 from .errors import ProblemError
@@ -12,20 +13,24 @@ from .problem import Problem
 
 def load_reference(problem: Problem) -> Callable[..., Any]:
     """Import ``reference/<slug>.py`` and return its entry point."""
-    name = f"grader_reference_{problem.slug}"
-    module = sys.modules.get(name)
-    if module is None or getattr(module, "__file__", None) != str(problem.reference_path):
-        spec = importlib.util.spec_from_file_location(name, problem.reference_path)
+    return load_trusted_function(problem.reference_path, problem.entry_point, f"grader_reference_{problem.slug}")
+
+
+def load_trusted_function(path: Path, function_name: str, module_name: str) -> Callable[..., Any]:
+    """Import a trusted file of a problem package (never a submission) and return one function."""
+    module = sys.modules.get(module_name)
+    if module is None or getattr(module, "__file__", None) != str(path):
+        spec = importlib.util.spec_from_file_location(module_name, path)
         if spec is None or spec.loader is None:
-            raise ProblemError(problem.reference_path, "cannot be imported")
+            raise ProblemError(path, "cannot be imported")
         module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
+        sys.modules[module_name] = module
         try:
             spec.loader.exec_module(module)
         except Exception as exc:
-            del sys.modules[name]
-            raise ProblemError(problem.reference_path, f"fails to import: {type(exc).__name__}: {exc}") from exc
-    function = getattr(module, problem.entry_point, None)
+            del sys.modules[module_name]
+            raise ProblemError(path, f"fails to import: {type(exc).__name__}: {exc}") from exc
+    function = getattr(module, function_name, None)
     if not callable(function):
-        raise ProblemError(problem.reference_path, f"has no function `{problem.entry_point}`", "entry_point")
+        raise ProblemError(path, f"has no function `{function_name}`")
     return function
