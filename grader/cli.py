@@ -95,6 +95,43 @@ def init(problem: str, directory: str) -> None:
     click.echo(f"wrote {target}; grade it with: grader grade {loaded.slug} {target}")
 
 
+@main.command()
+@click.argument("slug")
+@click.option("--title", default=None, help="The problem's title (default: from the slug).")
+def new(slug: str, title: str | None) -> None:
+    """Scaffold problems/SLUG and reference/SLUG.py: a small working problem to edit."""
+    from .scaffold import new_problem
+
+    for path in new_problem(slug, title=title):
+        click.echo(f"wrote {path}")
+    click.echo(f"next: edit them, then prove the problem with: grader check {slug}")
+
+
+@main.command()
+@click.argument("problems", nargs=-1)
+@click.option("--all", "check_all", is_flag=True, help="Check every problem under problems/.")
+@click.option("--sandbox", default="auto", show_default=True,
+              type=click.Choice(["auto", "docker", "bwrap", "process"]))
+@click.option("--max-examples", type=click.IntRange(min=1), default=None,
+              help="Cap Hypothesis examples per test (default: each problem's own).")
+def check(problems: tuple[str, ...], check_all: bool, sandbox: str, max_examples: int | None) -> None:
+    """Prove PROBLEMS: reference accepted, starter and every mutant rejected, nothing leaks."""
+    from .check import check_problem
+    from .check_report import render_check
+
+    if check_all == bool(problems):
+        raise GraderError("name the problems to check, or pass --all (not both)")
+    loaded = list_problems() if check_all else [find_problem(p) for p in problems]
+    failed = 0
+    for problem in loaded:
+        result = check_problem(problem, sandbox=sandbox, max_examples=max_examples,
+                               progress=lambda line: click.echo(line, err=True))
+        click.echo(render_check(result))
+        failed += not result.ok
+    click.echo(f"{len(loaded) - failed} of {len(loaded)} problems hold")
+    sys.exit(EXIT_REJECTED if failed else EXIT_OK)
+
+
 @main.group()
 def image() -> None:
     """Build or check the Docker sandbox image."""

@@ -92,6 +92,7 @@ def _grade_into(report: Report, problem: Problem, submission: Submission, select
         reference = load_reference(problem)
         plugin = GraderPlugin(problem, executor, reference, comparator_for(problem), data_dir=data_dir,
                               sandbox_data_path=sandbox_data_path(selection.sandbox, data_dir))
+        plugin.max_examples_cap = max_examples
         code, log = run_hidden_tests(problem, plugin, seed, max_examples or problem.max_examples)
         report.tests = [plugin.results[name] for name in plugin.order]
         if plugin.collect_errors or code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):

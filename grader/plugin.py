@@ -31,6 +31,7 @@ from .executor import Executor, Pending
 from .feedback import classify, describe_args, short_args
 from .problem import Problem
 from .verdict import CaseResult, Verdict
+from .worker.wire import Placed
 
 OUTPUT_PER_TEST = 8 * 1024
 
@@ -55,7 +56,24 @@ class PendingValue:
     def result(self) -> Any:
         outcome = self._pending.result()
         self._plugin.record_output(outcome.output)
+        return without_placement(outcome.value)
+
+    def placed(self) -> Any:
+        """The result with the worker's placement claims kept (wire.Placed), for sharding checks."""
+        outcome = self._pending.result()
+        self._plugin.record_output(outcome.output)
         return outcome.value
+
+
+def without_placement(value: Any) -> Any:
+    """Plain NumPy data: a returned jax.Array arrives as wire.Placed (array + where it lived)."""
+    if isinstance(value, Placed):
+        return value.array
+    if isinstance(value, dict):
+        return {k: without_placement(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(without_placement(v) for v in value)
+    return value
 
 
 class GraderPlugin:
@@ -66,6 +84,7 @@ class GraderPlugin:
                  sandbox_data_path: str | None = None) -> None:
         self.problem, self.executor, self.comparator = problem, executor, comparator
         self._data_dir, self._sandbox_data_path = data_dir, sandbox_data_path
+        self.max_examples_cap: int | None = None
         self._reference = reference
         self.results: dict[str, CaseResult] = {}
         self.order: list[str] = []
@@ -113,6 +132,18 @@ class GraderPlugin:
         self._last_output = text
         if text and sum(map(len, self._outputs)) < OUTPUT_PER_TEST:
             self._outputs.append(text)
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """Apply an explicit --max-examples as a cap, also to tests that set their own count."""
+        if self.max_examples_cap is None:
+            return
+        from hypothesis import settings
+
+        for item in items:
+            test = getattr(item, "obj", None)
+            current = getattr(test, "_hypothesis_internal_use_settings", None)
+            if current is not None and current.max_examples > self.max_examples_cap:
+                test._hypothesis_internal_use_settings = settings(current, max_examples=self.max_examples_cap)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
