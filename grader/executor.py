@@ -35,6 +35,19 @@ class Failure:
     output: str = ""
     args: tuple[Any, ...] | None = None
 
+    def __post_init__(self) -> None:
+        # Everything here may have come from the sandbox: make it printable and bounded.
+        self.message = safe_text(self.message, 8 * 1024)
+        self.traceback = safe_text(self.traceback, 16 * 1024)
+        self.output = safe_text(self.output, 64 * 1024)
+
+
+def safe_text(value: Any, cap: int) -> str:
+    """Untrusted text as valid, NUL-free Unicode of at most ``cap`` characters (marked if cut)."""
+    text = value if isinstance(value, str) else str(value)
+    text = text.encode("utf-8", "replace").decode("utf-8").replace("\0", "\\0")
+    return text if len(text) <= cap else text[:cap] + f"\n[... {len(text) - cap} more characters dropped ...]\n"
+
 
 class SubmissionFault(Exception):
     """The learner's function failed on this input and the worker is still usable.
@@ -309,7 +322,7 @@ def _verdict(value: Any) -> Verdict:
 def _output_text(value: Any) -> str:
     if not isinstance(value, dict):
         return ""
-    text = str(value.get("text", ""))[: 64 * 1024].replace("\0", "\\0")
+    text = safe_text(value.get("text", ""), 64 * 1024)
     dropped = value.get("dropped")
     if isinstance(dropped, int) and dropped > 0:
         text += f"\n[... {dropped} more characters of output dropped ...]\n"
