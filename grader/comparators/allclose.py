@@ -43,8 +43,8 @@ class AllClose:
         bad = int((~close).sum())
         where = f"[{', '.join(map(str, index))}]"
         raise Mismatch(
-            f"{bad} of {close.size} values differ; first at index {where}: expected {b[index]!r}, "
-            f"got {a[index]!r} (max abs error {max_abs:.3g}, max rel error {max_rel:.3g}, "
+            f"{bad} of {close.size} values differ; first at index {where}: expected {float(b[index]):.7g}, "
+            f"got {float(a[index]):.7g} (max abs error {max_abs:.3g}, max rel error {max_rel:.3g}, "
             f"tolerance atol={self.atol:g} rtol={self.rtol:g})",
             first_index=list(index), expected_value=float(b[index]), got_value=float(a[index]),
             max_abs_error=max_abs, max_rel_error=max_rel, mismatched=bad, total=int(close.size),

@@ -25,5 +25,5 @@ class Exact:
         if differ.any():
             index = first_difference(differ)
             raise Mismatch(f"{int(differ.sum())} of {differ.size} values differ; first at index "
-                           f"{list(index)}: expected {want[index]!r}, got {have[index]!r}",
+                           f"{list(index)}: expected {want[index].item()!r}, got {have[index].item()!r}",
                            first_index=list(index), mismatched=int(differ.sum()), total=int(differ.size))

@@ -43,7 +43,7 @@ def render(report: Report, color: bool = False) -> str:
             continue
         lines.append(_indent(_clean(case.message)))
         if case.counterexample:
-            lines.append("      smallest failing input:")
+            lines.append("      failing input (Hypothesis shrinks generated inputs to the smallest it finds):")
             for name, value in case.counterexample.items():
                 lines.append(f"        {name} = {_clean(json.dumps(value))}")
         traceback = case.details.get("traceback")
