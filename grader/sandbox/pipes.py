@@ -53,9 +53,9 @@ class PipeTransport:
                 pass
 
 
-def descendants(root: int) -> list[int]:
-    """Every process below ``root`` in the process tree, read from /proc."""
-    children: dict[int, list[int]] = {}
+def _process_table() -> dict[int, tuple[int, int]]:
+    """pid -> (parent pid, start time in clock ticks since boot), read from /proc."""
+    table: dict[int, tuple[int, int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -66,7 +66,15 @@ def descendants(root: int) -> list[int]:
             continue
         # The command name may contain spaces and parentheses; fields follow the last ')'.
         fields = stat[stat.rfind(b")") + 2:].split()
-        children.setdefault(int(fields[1]), []).append(int(entry))
+        table[int(entry)] = (int(fields[1]), int(fields[19]))
+    return table
+
+
+def descendants(root: int) -> list[int]:
+    """Every process below ``root`` in the process tree, read from /proc."""
+    children: dict[int, list[int]] = {}
+    for pid, (parent, _) in _process_table().items():
+        children.setdefault(parent, []).append(pid)
     found, todo = [], [root]
     while todo:
         for child in children.get(todo.pop(), []):
@@ -75,8 +83,22 @@ def descendants(root: int) -> list[int]:
     return found
 
 
+def orphans_since(started: int, known: set[int]) -> list[int]:
+    """Our direct children started at or after ``started`` that we did not start ourselves.
+
+    With this process as subreaper, a submission's double-forked, setsid()'d
+    background process re-parents here, out of the worker's tree and group.
+    """
+    me = os.getpid()
+    return [pid for pid, (parent, start) in _process_table().items()
+            if parent == me and start >= started and pid not in known]
+
+
 class LocalWorker:
     """A worker started with subprocess in its own session; killed as a whole tree."""
+
+    #: Root pids of the workers alive in this process (never mistaken for orphans).
+    live_roots: set[int] = set()
 
     def __init__(self, argv: list[str], env: dict[str, str], cwd: str, cleanup: list[Path]) -> None:
         become_subreaper()
@@ -87,6 +109,8 @@ class LocalWorker:
             env=env, cwd=cwd, start_new_session=True, close_fds=True,
         )
         assert self.process.stdin and self.process.stdout and self.process.stderr
+        LocalWorker.live_roots.add(self.process.pid)
+        self._started = _process_table().get(self.process.pid, (0, 0))[1]
         self.transport = PipeTransport(os.dup(self.process.stdin.fileno()), os.dup(self.process.stdout.fileno()))
         for stream in (self.process.stdin, self.process.stdout):
             stream.close()
@@ -109,13 +133,17 @@ class LocalWorker:
             os.killpg(self.process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-        for pid in tree:  # those that called setsid() left the group, not the tree
+        # Those that called setsid() left the group, not the tree; those that also
+        # double-forked left the tree and re-parented to us.
+        stray = orphans_since(self._started, LocalWorker.live_roots)
+        for pid in tree + stray + [d for o in stray for d in descendants(o)]:
             try:
                 os.kill(pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
         self._status = _status(self.process.wait())
-        reap_orphans(tree)
+        LocalWorker.live_roots.discard(self.process.pid)
+        reap_orphans(tree + stray)
         self.transport.close()
         self._drain.join(timeout=2)
         for path in self._cleanup:
