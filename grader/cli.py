@@ -154,6 +154,14 @@ def image_check() -> None:
 
     status = image_status()
     click.echo(status.describe())
+    try:
+        from .sandbox.docker import remove_stale_containers
+
+        removed = remove_stale_containers()
+    except Exception:  # no engine: nothing to clean, and status already says why
+        removed = 0
+    if removed:
+        click.echo(f"removed {removed} stale sandbox container(s) left by grader processes that died")
     sys.exit(EXIT_OK if status.current else EXIT_REJECTED)
 
 
