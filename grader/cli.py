@@ -58,6 +58,9 @@ def grade(problem: str, submission: str, fmt: str, sandbox: str, seed: int | Non
 
     started = time.monotonic()
     report = run_grade(problem, submission, sandbox=sandbox, seed=seed, max_examples=max_examples)
+    if fmt == "json" or not sys.stdout.isatty():
+        for warning in report.warnings:  # loud even when stdout goes to a machine
+            click.echo(f"grader: warning: {warning}", err=True)
     use_color = sys.stdout.isatty() if color is None else color
     click.echo(render(report, fmt, color=use_color and fmt == "text"), nl=False)
     if fmt == "text":

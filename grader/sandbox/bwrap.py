@@ -128,6 +128,7 @@ class BwrapSandbox:
 
     name = "bwrap"
     isolated = True
+    data_mount = DATA  # where the worker sees a problem's prepared data folder
 
     # check_available() runs a real sandbox once per process and remembers the answer.
     _probe_lock = threading.Lock()
