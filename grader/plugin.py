@@ -90,12 +90,16 @@ class GraderPlugin:
         self.order: list[str] = []
         self.collect_errors: list[str] = []
         self._outputs: list[str] = []
+        self._outputs_dropped = False
         self._last_output = ""
 
     # -- fixtures ----------------------------------------------------------
     @pytest.fixture(scope="session")
     def submission(self) -> SubmissionCall:
-        self.executor.ensure_loaded()
+        # No ensure_loaded() here: a load failure is a SubmissionAbort (a BaseException), and pytest
+        # cannot cache a session fixture that raised one: later tests would die on pytest's own
+        # `assert not self._finalizers` and be reported as wrong answers. Each call loads lazily
+        # (Executor.submit), so the load failure is raised, and reported, inside every test.
         return SubmissionCall(self)
 
     @pytest.fixture(scope="session")
@@ -132,6 +136,8 @@ class GraderPlugin:
         self._last_output = text
         if text and sum(map(len, self._outputs)) < OUTPUT_PER_TEST:
             self._outputs.append(text)
+        elif text:
+            self._outputs_dropped = True
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         """Apply an explicit --max-examples as a cap, also to tests that set their own count."""
@@ -150,7 +156,7 @@ class GraderPlugin:
             self.collect_errors.append(f"{report.nodeid}: {str(report.longrepr)[-2000:]}")
 
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
-        self._outputs, self._last_output = [], ""
+        self._outputs, self._last_output, self._outputs_dropped = [], "", False
         self.executor.last_args = None
 
     @pytest.hookimpl(wrapper=True)
@@ -179,8 +185,18 @@ class GraderPlugin:
             if failure is not None and failure.traceback:
                 case.details["traceback"] = failure.traceback
         elif call.when == "call" and case.verdict is Verdict.ACCEPTED:
-            case.output = "".join(self._outputs)[:OUTPUT_PER_TEST]
+            case.output = capped_output("".join(self._outputs), self._outputs_dropped)
         return report
+
+
+def capped_output(text: str, dropped: bool = False) -> str:
+    """A test's output within OUTPUT_PER_TEST characters; cutting it (or having skipped some) says so."""
+    if len(text) > OUTPUT_PER_TEST:
+        more = len(text) - OUTPUT_PER_TEST
+        return text[:OUTPUT_PER_TEST] + f"\n[... {more} more characters of output dropped ...]\n"
+    if dropped:
+        return text + "\n[... more output dropped ...]\n"
+    return text
 
 
 def unwrap_mismatch(exc: BaseException) -> BaseException:
