@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from grader.problem import Problem, find_problem
+from grader.sandbox.pipes import descendants
 
 REPO = Path(__file__).resolve().parent.parent
 PROBLEM_DIR = REPO / "problems" / "orbax_load_simulate"
@@ -16,34 +17,10 @@ REFERENCE = REPO / "reference" / "orbax_load_simulate.py"
 SCHEMA = json.loads((Path(__file__).parent / "report_schema.json").read_text(encoding="utf-8"))
 
 
-def _parents() -> dict[int, int]:
-    """pid -> parent pid for every process visible in /proc."""
-    parents = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        # The command name may hold spaces and ')'; the fields after the last ')' are fixed.
-        fields = stat[stat.rfind(b")") + 2:].split()
-        parents[int(entry)] = int(fields[1])
-    return parents
-
-
 def leftover_workers(root: int | None = None) -> list[tuple[int, str]]:
     """Descendants of ``root`` (default: this process) whose command line mentions grader_worker."""
-    root = os.getpid() if root is None else root
-    parents = _parents()
     found = []
-    for pid in parents:
-        ancestor, hops = parents.get(pid), 0
-        while ancestor and ancestor != root and hops < 64:
-            ancestor, hops = parents.get(ancestor), hops + 1
-        if ancestor != root:
-            continue
+    for pid in descendants(os.getpid() if root is None else root):
         try:
             with open(f"/proc/{pid}/cmdline", "rb") as f:
                 cmdline = f.read().replace(b"\0", b" ").decode("utf-8", "replace")
@@ -52,6 +29,14 @@ def leftover_workers(root: int | None = None) -> list[tuple[int, str]]:
         if "grader_worker" in cmdline:
             found.append((pid, cmdline[:200]))
     return found
+
+
+@pytest.fixture
+def no_leftover_workers():
+    """Fail the test if its grades left a worker process running below this one."""
+    yield
+    left = leftover_workers()
+    assert not left, f"worker processes outlived the grade: {left}"
 
 
 @pytest.fixture(scope="session")
