@@ -199,7 +199,7 @@ class Executor:
             except wire.WireError as exc:
                 self._abort(Failure(Verdict.RUNTIME_ERROR, f"the returned value could not be read: {exc}",
                                     args=args))
-            return CallResult(value, output, float(reply.get("elapsed") or 0.0))
+            return CallResult(value, output, _seconds(reply.get("elapsed")))
         error = reply.get("error") if isinstance(reply.get("error"), dict) else {}
         verdict = _verdict(reply.get("verdict"))
         kind = str(error.get("type", "an exception"))
@@ -266,11 +266,7 @@ class Executor:
         theirs = theirs if isinstance(theirs, dict) else {}
         self.versions = {str(k): str(v)[:40] for k, v in theirs.items()}
         mismatched = []
-        for dist in PARITY:
-            try:
-                ours = importlib.metadata.version(dist)
-            except importlib.metadata.PackageNotFoundError:
-                continue
+        for dist, ours in trusted_versions().items():
             if self.versions.get(dist) != ours:
                 mismatched.append(f"{dist} {ours} here, {self.versions.get(dist, 'missing')} in the sandbox")
         if mismatched:
@@ -312,11 +308,29 @@ class Pending:
         return self._result
 
 
+def trusted_versions() -> dict[str, str]:
+    """The versions of the PARITY libraries installed on the trusted side."""
+    found = {}
+    for dist in PARITY:
+        try:
+            found[dist] = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return found
+
+
 def _verdict(value: Any) -> Verdict:
     try:
         return Verdict(value)
     except ValueError:
         return Verdict.RUNTIME_ERROR
+
+
+def _seconds(value: Any) -> float:
+    """The worker's claimed call duration; anything but a finite non-negative number counts as 0."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 1e9:
+        return float(value)
+    return 0.0
 
 
 def _output_text(value: Any) -> str:
