@@ -41,9 +41,12 @@ def render(report: Report, color: bool = False) -> str:
                      + f"{case.name}" + ("" if mark == "PASS" else f"  [{case.verdict.value}]"))
         if case.verdict is Verdict.ACCEPTED:
             continue
-        lines.append(_indent(_clean(case.message)))
+        message = case.message
+        if case.counterexample:  # shown in full below, so not also as the message's one-line form
+            message = "\n".join(l for l in message.splitlines() if not l.startswith("  input: "))
+        lines.append(_indent(_clean(message)))
         if case.counterexample:
-            lines.append("      failing input (Hypothesis shrinks generated inputs to the smallest it finds):")
+            lines.append("      failing input (generated ones are shrunk to the smallest Hypothesis finds):")
             for name, value in case.counterexample.items():
                 lines.append(f"        {name} = {_clean(json.dumps(value))}")
         traceback = case.details.get("traceback")
@@ -56,5 +59,5 @@ def render(report: Report, color: bool = False) -> str:
     if report.output.strip():
         lines += ["", "output of your file (imports, and writes to file descriptors):",
                   _indent(_clean(report.output), "  | ")]
-    lines += ["", report.message]
+    lines += ["", report.message.split(";")[0]]  # the first failure is already shown above
     return "\n".join(lines) + "\n"
