@@ -9,8 +9,8 @@ scratch on a read-only root:
   the host: symlinks or binds), ``/etc/ld.so.cache``, the interpreter's base
   prefix and the venv (at their own paths, so ``sys.prefix`` resolves), the
   staged worker package at ``/opt/grader/lib``, the data folder at ``/data``;
-* fresh: ``/proc`` (of the new pid namespace), a minimal ``/dev``, size-capped
-  tmpfs ``/tmp`` and ``/work`` (the worker's cwd and ``HOME``);
+* fresh: ``/proc`` (of the new pid namespace), a minimal read-only ``/dev``, size-capped
+  tmpfs ``/dev/shm``, ``/tmp`` and ``/work`` (the worker's cwd and ``HOME``);
 * synthesized: ``/etc/passwd`` and ``/etc/group`` naming only ``nobody``.
 
 Nothing else of the host is visible: not the repository (problems, hidden
@@ -177,6 +177,9 @@ class BwrapSandbox:
                   "--ro-bind", str(etc / "group"), "/etc/group",
                   "--proc", "/proc", "--dev", "/dev"]
         size = ["--size", str(SCRATCH_BYTES)] if self.features.tmpfs_size else []
+        # bwrap's /dev is a tmpfs without a size cap, and so would be /dev/shm: either would let a
+        # submission fill host memory (tmpfs pages escape RLIMIT_AS). A capped /dev/shm, a read-only /dev.
+        mounts += [*size, "--tmpfs", "/dev/shm", "--remount-ro", "/dev"]
         # The tmpfs mounts come before the interpreter's binds, which may live below /tmp (a venv there).
         mounts += [*size, "--tmpfs", TMP, *size, "--tmpfs", SCRATCH]
         for path in python_dirs():
