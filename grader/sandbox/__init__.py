@@ -52,7 +52,7 @@ def select_sandbox(name: str = "auto") -> Selection:
     """Resolve a backend name (or ``auto``) to a ready backend, with warnings for the report."""
     if name != "auto":
         backend = load_backend(name)
-        return Selection(backend, [] if backend.isolated else [PROCESS_WARNING])
+        return Selection(backend, _warnings(backend))
     reasons = []
     for candidate in AUTO_ORDER:
         try:
@@ -60,6 +60,16 @@ def select_sandbox(name: str = "auto") -> Selection:
         except SandboxUnavailable as exc:
             reasons.append(str(exc))
             continue
-        warnings = [] if backend.isolated else [PROCESS_WARNING, *reasons]
-        return Selection(backend, warnings)
+        return Selection(backend, _warnings(backend) + ([] if backend.isolated else reasons))
     raise SandboxUnavailable("no sandbox can run here: " + "; ".join(reasons))
+
+
+def _warnings(backend: Sandbox) -> list[str]:
+    found = [] if backend.isolated else [PROCESS_WARNING]
+    if backend.name in ("bwrap", "process"):
+        from .cgroup import available
+
+        if not available():
+            found.append(f"no writable cgroup here: sandbox {backend.name!r} cannot cap the number of "
+                         "processes or memory held in tmpfs (run as root on a cgroup-enabled host)")
+    return found

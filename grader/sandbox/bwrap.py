@@ -204,4 +204,5 @@ class BwrapSandbox:
         (etc / "passwd").write_text(PASSWD)
         (etc / "group").write_text(GROUP)
         # bwrap itself gets a bare environment too; --clearenv empties the worker's.
-        return LocalWorker(self.argv(spec, lib, etc), env={"PATH": HOST_PATH}, cwd=str(base), cleanup=[base])
+        return LocalWorker(self.argv(spec, lib, etc), env={"PATH": HOST_PATH}, cwd=str(base), cleanup=[base],
+                           limits=spec.limits)

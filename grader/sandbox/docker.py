@@ -292,6 +292,10 @@ class DockerWorker:
             try:
                 state = self._api.inspect_container(self.id)["State"]
                 if state.get("Running") or state.get("Status") == "created":
+                    # Close the channel first: an unread reply blocks the engine's stream copier,
+                    # and the container cannot finish exiting (wait() hangs) until it drains.
+                    if self.transport is not None:
+                        self.transport.close()
                     try:
                         self._api.kill(self.id)
                     except Exception:

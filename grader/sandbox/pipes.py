@@ -11,7 +11,9 @@ import subprocess
 import time
 from pathlib import Path
 
+from ..problem import Limits
 from .base import CapturedStream, ExitStatus
+from .cgroup import Cgroup
 
 _PR_SET_CHILD_SUBREAPER = 36
 
@@ -100,10 +102,14 @@ class LocalWorker:
     #: Root pids of the workers alive in this process (never mistaken for orphans).
     live_roots: set[int] = set()
 
-    def __init__(self, argv: list[str], env: dict[str, str], cwd: str, cleanup: list[Path]) -> None:
+    def __init__(self, argv: list[str], env: dict[str, str], cwd: str, cleanup: list[Path],
+                 limits: Limits | None = None) -> None:
         become_subreaper()
         self._cleanup = cleanup
         self._status: ExitStatus | None = None
+        self.cgroup = Cgroup.create(limits.pids, limits.memory_mb << 20) if limits is not None else None
+        if self.cgroup is not None:
+            argv = self.cgroup.wrap(argv)
         self.process = subprocess.Popen(
             argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             env=env, cwd=cwd, start_new_session=True, close_fds=True,
@@ -135,6 +141,8 @@ class LocalWorker:
             pass
         # Those that called setsid() left the group, not the tree; those that also
         # double-forked left the tree and re-parented to us.
+        if self.cgroup is not None:
+            self.cgroup.kill_all()
         stray = orphans_since(self._started, LocalWorker.live_roots)
         for pid in tree + stray + [d for o in stray for d in descendants(o)]:
             try:
@@ -142,6 +150,9 @@ class LocalWorker:
             except (ProcessLookupError, PermissionError):
                 pass
         self._status = _status(self.process.wait())
+        if self.cgroup is not None:
+            self._status.oom_killed = self.cgroup.oom_killed()
+            self.cgroup.remove()
         LocalWorker.live_roots.discard(self.process.pid)
         reap_orphans(tree + stray)
         self.transport.close()

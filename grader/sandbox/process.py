@@ -29,4 +29,5 @@ class ProcessSandbox:
         env = spec.environment(home=str(base / "home"), scratch=str(base / "scratch"))
         if spec.data_dir is not None:
             env["GRADER_DATA"] = str(spec.data_dir)
-        return LocalWorker(argv, env, cwd=str(base / "scratch"), cleanup=[base])
+        return LocalWorker(argv, env, cwd=str(base / "scratch"), cleanup=[base],
+                           limits=spec.limits)
