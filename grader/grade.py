@@ -39,7 +39,24 @@ def simulate_cpu_devices(count: int = SIMULATED_DEVICES) -> None:
         os.environ["XLA_FLAGS"] = f"{flags} --xla_force_host_platform_device_count={count}".strip()
 
 
+def cache_trusted_compilations() -> None:
+    """Keep the trusted side's XLA compilations on disk, so references compile once per machine.
+
+    Reference calls otherwise recompile every shape in every grade. The cache is
+    the grader's own (under ~/.cache/grader/jax, or $GRADER_JAX_CACHE) and is
+    never visible to a sandbox: nothing a submission produced is ever loaded.
+    Set GRADER_JAX_CACHE=off to disable. Only possible before JAX is imported.
+    """
+    where = os.environ.get("GRADER_JAX_CACHE", str(Path.home() / ".cache" / "grader" / "jax"))
+    if where == "off" or "jax" in sys.modules or "JAX_COMPILATION_CACHE_DIR" in os.environ:
+        return
+    os.environ["JAX_COMPILATION_CACHE_DIR"] = where
+    os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
+    os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "0")
+
+
 simulate_cpu_devices()
+cache_trusted_compilations()
 
 
 def grade(
