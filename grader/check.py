@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ProblemError
+from .feedback import short_args
 from .grade import grade
 from .problem import Problem
 from .probe import leak_probe
@@ -150,8 +151,6 @@ def _row(path: Path, mistake: str, report: Report) -> MutantRow:
     worst = next((t for t in report.tests if t.verdict is report.verdict), None)
     shrunk = ""
     if worst is not None and worst.counterexample:
-        from .feedback import short_args
-
         shrunk = short_args(worst.counterexample)
     return MutantRow(path.stem, mistake, report.verdict, worst.name.split("::")[-1] if worst else "", shrunk)
 

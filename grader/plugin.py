@@ -28,7 +28,7 @@ import pytest
 
 from .comparators import Comparator
 from .executor import Executor, Pending
-from .feedback import classify, describe_args, short_args
+from .feedback import classify, describe_args, short_args, unwrap
 from .problem import Problem
 from .verdict import CaseResult, Verdict
 from .worker.wire import Placed
@@ -179,7 +179,7 @@ class GraderPlugin:
             where = short_args(case.counterexample)
             case.message = f"{message}\n  input: {where}" if where else message
             case.output = failure.output if failure is not None and failure.output else self._last_output
-            details = getattr(unwrap_mismatch(call.excinfo.value), "details", None)
+            details = getattr(unwrap(call.excinfo.value), "details", None)
             if details:
                 case.details["difference"] = details
             if failure is not None and failure.traceback:
@@ -198,11 +198,6 @@ def capped_output(text: str, dropped: bool = False) -> str:
         return text + "\n[... more output dropped ...]\n"
     return text
 
-
-def unwrap_mismatch(exc: BaseException) -> BaseException:
-    from .feedback import unwrap
-
-    return unwrap(exc)
 
 
 def case_name(item: pytest.Item) -> str:

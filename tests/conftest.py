@@ -31,6 +31,21 @@ def leftover_workers(root: int | None = None) -> list[tuple[int, str]]:
     return found
 
 
+def marked(marker: str) -> list[int]:
+    """Host pids (this process excluded) whose command line contains ``marker``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                if marker.encode() in f.read():
+                    found.append(int(entry))
+        except OSError:
+            continue
+    return found
+
+
 @pytest.fixture
 def no_leftover_workers():
     """Fail the test if its grades left a worker process running below this one."""

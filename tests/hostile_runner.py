@@ -26,22 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from conftest import leftover_workers  # noqa: E402
+from conftest import leftover_workers, marked  # noqa: E402
 
-
-def marked(marker: str) -> list[int]:
-    """Host pids whose command line contains ``marker`` (this process excluded)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit() or int(entry) == os.getpid():
-            continue
-        try:
-            with open(f"/proc/{entry}/cmdline", "rb") as f:
-                if marker.encode() in f.read():
-                    found.append(int(entry))
-        except OSError:
-            continue
-    return found
 
 
 def our_containers() -> list[str]:

@@ -26,6 +26,8 @@ from grader.problem import find_problem
 from grader.sandbox import load_backend
 from grader.sandbox.base import BASE_ENV
 
+from conftest import marked
+
 # no_leftover_workers (tests/conftest.py) also fails a test whose grade left a worker behind.
 pytestmark = [pytest.mark.bwrap, pytest.mark.slow, pytest.mark.usefixtures("no_leftover_workers")]
 
@@ -221,20 +223,6 @@ os.waitpid(child, 0)
         time.sleep(0.1)
     assert not marked(marker), f"a detached `sleep {marker}` outlived the grade: pids {marked(marker)}"
 
-
-def marked(marker: str) -> list[int]:
-    """Host pids whose command line contains ``marker``."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit() or int(entry) == os.getpid():
-            continue
-        try:
-            with open(f"/proc/{entry}/cmdline", "rb") as f:
-                if marker.encode() in f.read():
-                    found.append(int(entry))
-        except OSError:
-            continue
-    return found
 
 
 def test_runs_unprivileged_in_its_own_namespaces(problem, tmp_path: Path, monkeypatch) -> None:
